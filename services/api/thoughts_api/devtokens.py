@@ -1,0 +1,55 @@
+"""Development keys and token signing, for ``invoke token`` and the tests.
+
+The service itself never imports this module: it only verifies tokens.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+PRIVATE_KEY_NAME = "jwt-private.pem"
+PUBLIC_KEY_NAME = "jwt-public.pem"
+
+
+def generate_key_pair() -> tuple[bytes, bytes]:
+    """A fresh RSA key pair as (private PEM, public PEM)."""
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = private_key.public_key().public_bytes(
+        serialization.Encoding.PEM,
+        serialization.PublicFormat.SubjectPublicKeyInfo,
+    )
+    return private_pem, public_pem
+
+
+def ensure_key_pair(directory: Path) -> tuple[Path, Path]:
+    """Create the development key pair in ``directory`` unless it is already there."""
+    private_path, public_path = directory / PRIVATE_KEY_NAME, directory / PUBLIC_KEY_NAME
+    if not (private_path.exists() and public_path.exists()):
+        directory.mkdir(parents=True, exist_ok=True)
+        private_pem, public_pem = generate_key_pair()
+        private_path.touch(mode=0o600)
+        private_path.write_bytes(private_pem)
+        public_path.write_bytes(public_pem)
+    return private_path, public_path
+
+
+def sign_token(private_pem: bytes, username: str, *, admin: bool = False, ttl_seconds: int = 3600, **claims) -> str:
+    """An RS256 token with the claims the service requires."""
+    payload = {
+        "username": username,
+        "exp": datetime.now(UTC) + timedelta(seconds=ttl_seconds),
+        **claims,
+    }
+    if admin:
+        payload["admin"] = True
+    return jwt.encode(payload, private_pem, algorithm="RS256")
