@@ -1,0 +1,1 @@
+"""The seed/migrate job: wait for the database, migrate it to head, then seed it."""

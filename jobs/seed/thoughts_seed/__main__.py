@@ -1,0 +1,3 @@
+from thoughts_seed.job import main
+
+raise SystemExit(main())
