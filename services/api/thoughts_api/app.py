@@ -8,11 +8,14 @@ from pathlib import Path
 import connexion
 from connexion.exceptions import Unauthorized
 from connexion.middleware import MiddlewarePosition
+from connexion.resolver import Resolution, Resolver
+from sqlalchemy.exc import OperationalError
 
-from thoughts_api.auth import TokenVerifier, unauthorized_problem
+from thoughts_api import problems
+from thoughts_api.auth import TokenVerifier
 from thoughts_api.config import Settings
 from thoughts_api.database import Database
-from thoughts_api.middleware import AppState, BodySizeLimit
+from thoughts_api.middleware import AppState, RequestBodyGuard
 
 # A thought is at most 250 characters; even fully percent-encoded UTF-8 fits easily.
 MAX_BODY_BYTES = 16 * 1024
@@ -25,6 +28,18 @@ class _DropBodyContentTypeNotice(logging.Filter):
         return not record.getMessage().startswith("this operation accepts multiple content types")
 
 
+class RouteResolver(Resolver):
+    """Resolves handlers by operationId, but names each route by its method and path.
+
+    Connexion names the Flask endpoint after the operationId, so a second path
+    served by the same handler (say, while a route is renamed) would clash.
+    """
+
+    def resolve(self, operation) -> Resolution:
+        function = super().resolve(operation).function
+        return Resolution(function, f"{operation.method} {operation.path}")
+
+
 def create_app(settings: Settings | None = None, *, spec_path: Path | None = None) -> connexion.FlaskApp:
     """Build the Connexion app: routes from the OpenAPI document, config from ``settings``.
 
@@ -34,15 +49,21 @@ def create_app(settings: Settings | None = None, *, spec_path: Path | None = Non
     logging.getLogger("connexion.operations.openapi3").addFilter(_DropBodyContentTypeNotice())
     spec_path = spec_path or settings.spec_path
 
-    app = connexion.FlaskApp(__name__, specification_dir=spec_path.parent, strict_validation=True)
-    # Inside the exception middleware, so a 413 becomes a problem+json answer.
-    app.add_middleware(BodySizeLimit, position=MiddlewarePosition.BEFORE_SWAGGER, max_bytes=MAX_BODY_BYTES)
+    app = connexion.FlaskApp(
+        __name__,
+        specification_dir=spec_path.parent,
+        resolver=RouteResolver(),
+        strict_validation=True,
+    )
+    # Inside the exception middleware, so its 413 and 400 become problem+json answers.
+    app.add_middleware(RequestBodyGuard, position=MiddlewarePosition.BEFORE_SWAGGER, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(
         AppState,
         position=MiddlewarePosition.BEFORE_SECURITY,
         token_verifier=TokenVerifier(settings.jwt_public_key),
     )
-    app.add_error_handler(Unauthorized, unauthorized_problem)
+    app.add_error_handler(Unauthorized, problems.unauthorized)
+    app.add_error_handler(OperationalError, problems.database_unavailable)
     app.add_api(spec_path.name)
 
     Database(settings.database_url).init_app(app.app)

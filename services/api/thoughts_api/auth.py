@@ -7,9 +7,8 @@ verify tokens but never issue them.
 from __future__ import annotations
 
 import jwt
-from connexion.exceptions import Forbidden, OAuthProblem, Unauthorized
-from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.problem import problem
+from connexion.exceptions import Forbidden, OAuthProblem
+from connexion.lifecycle import ConnexionRequest
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 USERNAME_MAX_LENGTH = 50  # the width of thought_model.username
@@ -57,13 +56,3 @@ def admin_from_token(token: str, request: ConnexionRequest) -> dict:
     if claims.get("admin") is not True:
         raise Forbidden(detail="This route needs a token with admin: true")
     return claims
-
-
-def unauthorized_problem(_request: ConnexionRequest, error: Unauthorized) -> ConnexionResponse:
-    """Connexion's 401 problem, plus the challenge header that RFC 6750 asks for."""
-    return problem(
-        status=401,
-        title="Unauthorized",
-        detail=error.detail,
-        headers={"WWW-Authenticate": "Bearer"},
-    )

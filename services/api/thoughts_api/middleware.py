@@ -25,8 +25,13 @@ class AppState:
         await self.app(scope, receive, send)
 
 
-class BodySizeLimit:
-    """Answers 413 to a request body over ``max_bytes``, declared or streamed."""
+class RequestBodyGuard:
+    """Answers 413 to a body over ``max_bytes`` and 400 to one that is not UTF-8.
+
+    Connexion validates a form body with one parser and hands the handler the
+    result of another, and the two disagree on undecodable bytes; checking the
+    (small) body once, here, keeps such requests from reaching a handler.
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -41,17 +46,32 @@ class BodySizeLimit:
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise self._too_large()
 
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
+        body, more_body = b"", True
+        while more_body:
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if message["type"] != "http.request":
+                break  # the client went away; let the app see the disconnect
+            body += message.get("body", b"")
+            more_body = message.get("more_body", False)
+            if len(body) > self.max_bytes:
                 raise self._too_large()
-            return message
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProblemException(
+                status=400, title="Bad Request", detail="The request body is not valid UTF-8"
+            ) from None
 
-        await self.app(scope, counting_receive, send)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
 
     def _too_large(self) -> ProblemException:
         return ProblemException(
