@@ -45,13 +45,19 @@ def keys(c):
     print(f"Public key (verifies tokens): {public_key}")
 
 
-@task(help={"username": "the username claim", "admin": "add admin: true (may delete)", "ttl": "lifetime in seconds"})
+@task(
+    help={
+        "username": "the username claim",
+        "admin": "add admin: true (may delete)",
+        "ttl": "lifetime in seconds (default 3600)",
+    }
+)
 def token(c, username, admin=False, ttl=3600):
     """Print a signed token for USERNAME."""
     print(sign_token(_private_key_pem(c), username, admin=admin, ttl_seconds=ttl))
 
 
-@task(help={"port": "port on 127.0.0.1", "processes": "uWSGI worker processes (default: uwsgi.ini's 2)"})
+@task(help={"port": "port on 127.0.0.1 (default 8000)", "processes": "uWSGI worker processes (default: uwsgi.ini's 2)"})
 def serve(c, port=8000, processes=None):
     """Run the API with uWSGI on the host, in the foreground."""
     env = {
@@ -181,7 +187,13 @@ def build(c, service=None):
         _compose(c, "--profile", "test", "build")
 
 
-@task(help={"pull": PULL_HELP, "timeout": "seconds to wait for healthy services", "build": "build the images first"})
+@task(
+    help={
+        "pull": PULL_HELP,
+        "timeout": "seconds to wait for healthy services (default 120)",
+        "build": "build the images first",
+    }
+)
 def up(c, pull=None, timeout=120, build=True):
     """Start db, seed and api; return once the api is healthy."""
     _require_docker(c)
