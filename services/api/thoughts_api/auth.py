@@ -11,7 +11,7 @@ from connexion.exceptions import Forbidden, OAuthProblem
 from connexion.lifecycle import ConnexionRequest
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-USERNAME_MAX_LENGTH = 50  # the width of thought_model.username
+from thoughts_api.database import USERNAME_MAX_LENGTH
 
 
 class TokenVerifier:

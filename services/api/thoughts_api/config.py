@@ -8,6 +8,7 @@ variable, so start-up can stop with that line instead of a traceback.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,9 +122,7 @@ def spec_path_from_env(environ: Mapping[str, str] = os.environ) -> Path:
 
 
 def main() -> int:
-    """Check the configuration and print the one line that names what is wrong."""
-    import sys
-
+    """``python -m thoughts_api.config``: check the configuration, print one line if it is wrong."""
     try:
         Settings.from_env()
     except ConfigError as error:

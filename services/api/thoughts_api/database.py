@@ -15,6 +15,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 EXTENSION_NAME = "thoughts.database"
+USERNAME_MAX_LENGTH = 50
+TEXT_MAX_LENGTH = 250  # also the document's maxLength for a thought's text
 
 
 class Base(DeclarativeBase):
@@ -30,8 +32,8 @@ class ThoughtModel(Base):
     __tablename__ = "thought_model"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(50), index=True)
-    text: Mapped[str] = mapped_column(String(250))
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX_LENGTH), index=True)
+    text: Mapped[str] = mapped_column(String(TEXT_MAX_LENGTH))
     timestamp: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
 
     def to_dict(self) -> dict:
