@@ -59,12 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         url = database_url_from_env()
         create_sqlite_directory(url)
         engine = make_engine(url)
-        wait_for_database(engine, timeout_seconds=args.wait)
-        with database_lock(engine) as connection:
-            migrate(connection)
-            if not args.migrate_only:
-                seed_demo_thoughts(connection)
-                add_generated_thoughts(connection, args.count)
+        try:
+            run(engine, args)
+        finally:
+            engine.dispose()
     except (ConfigError, JobError) as error:
         print(f"seed: {error}", file=sys.stderr)
         return 1
@@ -72,6 +70,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seed: database error: {_first_line(error)}", file=sys.stderr)
         return 1
     return 0
+
+
+def run(engine: Engine, args: argparse.Namespace) -> None:
+    """Wait for the database, then migrate and seed under the lock."""
+    wait_for_database(engine, timeout_seconds=args.wait)
+    with database_lock(engine) as connection:
+        migrate(connection)
+        if not args.migrate_only:
+            seed_demo_thoughts(connection)
+            add_generated_thoughts(connection, args.count)
 
 
 def create_sqlite_directory(url: URL) -> None:

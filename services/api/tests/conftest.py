@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import connexion
 import pytest
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import URL, Engine, text
 
 from thoughts_api.app import create_app
 from thoughts_api.config import DEFAULT_SPEC_PATH, Settings
-from thoughts_api.database import make_engine
+from thoughts_api.database import EXTENSION_NAME, make_engine
 from thoughts_api.devtokens import generate_key_pair, sign_token
 from thoughts_seed.job import migrate
 from thoughts_seed.locks import database_lock
@@ -55,8 +56,26 @@ def settings(empty_database: Engine, key_pair: tuple[bytes, bytes]) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings):
-    return create_app(settings)
+def make_app() -> Iterator[Callable[..., connexion.FlaskApp]]:
+    """``make_app(settings)``: ``create_app``, with the app's engine closed after the test.
+
+    An engine left open is a ResourceWarning on Python 3.13, and warnings are errors here.
+    """
+    apps: list[connexion.FlaskApp] = []
+
+    def make(settings: Settings, **options) -> connexion.FlaskApp:
+        app = create_app(settings, **options)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.app.extensions[EXTENSION_NAME].engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, settings: Settings) -> connexion.FlaskApp:
+    return make_app(settings)
 
 
 @pytest.fixture

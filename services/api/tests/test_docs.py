@@ -3,7 +3,6 @@
 import pytest
 import yaml
 
-from thoughts_api.app import create_app
 from thoughts_api.config import DEFAULT_SPEC_PATH
 
 
@@ -51,10 +50,10 @@ def extended_spec(tmp_path):
     return path
 
 
-def test_editing_the_document_adds_a_route(settings, extended_spec, post_thought):
+def test_editing_the_document_adds_a_route(make_app, settings, extended_spec, post_thought):
     thought = post_thought("bruce", "Visible on the new route")
 
-    with create_app(settings, spec_path=extended_spec).test_client() as client:
+    with make_app(settings, spec_path=extended_spec).test_client() as client:
         response = client.get("/api/latest-thoughts/")
 
     assert response.status_code == 200

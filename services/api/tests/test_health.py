@@ -3,16 +3,14 @@
 import pytest
 from sqlalchemy import URL
 
-from thoughts_api.app import create_app
-
 # Nothing listens on port 1 of the loopback: the database is down.
 UNREACHABLE_POSTGRES = URL.create("postgresql+psycopg2", username="u", password="p", host="127.0.0.1", port=1)
 
 
 @pytest.fixture
-def client_without_database(settings):
+def client_without_database(make_app, settings):
     settings = type(settings)(**{**vars(settings), "database_url": UNREACHABLE_POSTGRES})
-    with create_app(settings).test_client() as client:
+    with make_app(settings).test_client() as client:
         yield client
 
 
@@ -44,11 +42,11 @@ def test_readyz_with_the_database_down(client_without_database):
     assert response.json()["detail"] == "Database not ready (OperationalError)"
 
 
-def test_readyz_before_migrations(settings, tmp_path):
+def test_readyz_before_migrations(make_app, settings, tmp_path):
     unmigrated = URL.create("sqlite+pysqlite", database=str(tmp_path / "empty.sqlite3"))
     settings = type(settings)(**{**vars(settings), "database_url": unmigrated})
 
-    with create_app(settings).test_client() as client:
+    with make_app(settings).test_client() as client:
         response = client.get("/readyz")
 
     assert response.status_code == 503
