@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,7 @@ from thoughts_api.devtokens import ensure_key_pair, sign_token
 UWSGI_INI = Path(__file__).resolve().parents[1] / "uwsgi.ini"
 UWSGI = Path(sys.executable).parent / "uwsgi"
 START_TIMEOUT_SECONDS = 30
+WORKERS = 2
 
 
 def free_port() -> int:
@@ -46,44 +48,72 @@ def server_env(tmp_path_factory) -> dict[str, str]:
         "JWT_PUBLIC_KEY_FILE": str(public_key),
         "MASTER_FIFO": str(state / "uwsgi.fifo"),
         "LISTEN_ADDRESS": f"127.0.0.1:{free_port()}",
-        "UWSGI_PROCESSES": "2",
         "PRIVATE_KEY_FOR_TESTS": str(private_key),
     }
     env.pop("DATABASE_URL", None)
     return env
 
 
+class ServerLog:
+    """uWSGI's output, read on a thread so that the pipe never fills up."""
+
+    def __init__(self, stream) -> None:
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self.lines.extend, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def count(self, fragment: str) -> int:
+        return sum(fragment in line for line in list(self.lines))
+
+    def text(self, *, wait_seconds: float = 0) -> str:
+        self._reader.join(wait_seconds)
+        return "".join(self.lines)
+
+
 @pytest.fixture(scope="module")
 def server(server_env):
     # The same two steps as `invoke seed --local serve`.
     subprocess.run([sys.executable, "-m", "thoughts_seed", "--wait", "5"], env=server_env, check=True)
-    process = subprocess.Popen([UWSGI, "--ini", UWSGI_INI], env=server_env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [UWSGI, "--ini", UWSGI_INI],
+        env={**server_env, "UWSGI_PROCESSES": str(WORKERS)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    log = ServerLog(process.stdout)
     base_url = f"http://{server_env['LISTEN_ADDRESS']}"
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if request(f"{base_url}/readyz")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"uWSGI did not become ready:\n{process.communicate()[0]}")
-    yield base_url, process
+    # Every worker must have loaded the app: uWSGI 2.0 loses a "q" that
+    # arrives while a lazy-apps worker is still loading (see start_server.sh).
+    while log.count("WSGI app 0 (mountpoint='') ready") < WORKERS or not readyz_answers(base_url):
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail(f"uWSGI did not become ready:\n{log.text(wait_seconds=5)}")
+        time.sleep(0.2)
+    yield base_url, process, log
     if process.poll() is None:
         process.kill()
-    process.communicate()
+    process.wait()
+    log.text(wait_seconds=5)  # the reader has seen the end of the output
+    process.stdout.close()
+
+
+def readyz_answers(base_url: str) -> bool:
+    try:
+        return request(f"{base_url}/readyz")[0] == 200
+    except OSError:
+        return False
 
 
 def test_serves_health_and_readiness(server):
-    base_url, _ = server
+    base_url, _, _ = server
 
     assert request(f"{base_url}/healthz") == (200, b'{\n  "status": "ok"\n}\n')
     assert request(f"{base_url}/readyz")[0] == 200
 
 
 def test_serves_the_seeded_thoughts(server):
-    base_url, _ = server
+    base_url, _, _ = server
 
     status, body = request(f"{base_url}/api/thoughts/?search=final")
 
@@ -92,7 +122,7 @@ def test_serves_the_seeded_thoughts(server):
 
 
 def test_posts_with_a_token_through_the_whole_stack(server, server_env):
-    base_url, _ = server
+    base_url, _, _ = server
     token = sign_token(Path(server_env["PRIVATE_KEY_FOR_TESTS"]).read_bytes(), "bruce", padding="x" * 6000)
 
     status, body = request(
@@ -106,19 +136,19 @@ def test_posts_with_a_token_through_the_whole_stack(server, server_env):
 
 
 def test_rejects_a_missing_token_through_the_whole_stack(server):
-    base_url, _ = server
+    base_url, _, _ = server
 
     assert request(f"{base_url}/api/me/thoughts/")[0] == 401
 
 
 def test_master_fifo_q_stops_gracefully(server, server_env):
-    _, process = server
+    _, process, log = server
     Path(server_env["MASTER_FIFO"]).write_text("q")
 
-    output, _ = process.communicate(timeout=30)
+    returncode = process.wait(timeout=30)
 
-    assert process.returncode == 0
-    assert "graceful shutdown triggered" in output
+    assert returncode == 0
+    assert "graceful shutdown triggered" in log.text(wait_seconds=5)
 
 
 def test_bad_configuration_stops_start_up_with_one_line(server_env, tmp_path):
