@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI: the Docker way, for real. Builds the images, runs db -> seed -> api,
+# CI: the Docker way, for real. Lints, builds the images, runs db -> seed -> api,
 # talks to the API through its published port, runs both test services, stops
 # the API with requests in flight, tags and pushes the images to a throw-away
 # registry, pulls them back and runs them, and tears everything down.
@@ -93,6 +93,9 @@ if [[ -z "${PIP_CA_FILE:-}" && -s /etc/ssl/certs/ca-certificates.crt ]]; then
   export PIP_CA_FILE=/etc/ssl/certs/ca-certificates.crt
 fi
 make install
+
+step "invoke lint: ruff, hadolint on every Dockerfile, docker compose config"
+"$INVOKE" lint
 
 step "invoke build"
 started=$SECONDS
