@@ -1,5 +1,7 @@
 """Liveness answers without the database; readiness needs a migrated one."""
 
+import dataclasses
+
 import pytest
 from sqlalchemy import URL
 
@@ -9,7 +11,7 @@ UNREACHABLE_POSTGRES = URL.create("postgresql+psycopg2", username="u", password=
 
 @pytest.fixture
 def client_without_database(make_app, settings):
-    settings = type(settings)(**{**vars(settings), "database_url": UNREACHABLE_POSTGRES})
+    settings = dataclasses.replace(settings, database_url=UNREACHABLE_POSTGRES)
     with make_app(settings).test_client() as client:
         yield client
 
@@ -44,7 +46,7 @@ def test_readyz_with_the_database_down(client_without_database):
 
 def test_readyz_before_migrations(make_app, settings, tmp_path):
     unmigrated = URL.create("sqlite+pysqlite", database=str(tmp_path / "empty.sqlite3"))
-    settings = type(settings)(**{**vars(settings), "database_url": unmigrated})
+    settings = dataclasses.replace(settings, database_url=unmigrated)
 
     with make_app(settings).test_client() as client:
         response = client.get("/readyz")
