@@ -21,6 +21,7 @@ def test_delete_with_bad_token(client, post_thought):
     response = client.delete(f"/admin/thoughts/{thought['id']}/", headers={"Authorization": "Bearer nonsense"})
 
     assert response.status_code == 401
+    assert client.get(f"/api/thoughts/{thought['id']}/").status_code == 200
 
 
 def test_delete_by_non_admin_is_forbidden(client, auth, post_thought):

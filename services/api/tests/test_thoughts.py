@@ -26,6 +26,13 @@ def test_create_ignores_username_in_body(client, auth):
     assert response.json()["username"] == "bruce"
 
 
+def test_create_ignores_username_in_form_body(client, auth):
+    response = client.post("/api/me/thoughts/", data={"text": "Mine", "username": "mallory"}, headers=auth("bruce"))
+
+    assert response.status_code == 201
+    assert response.json()["username"] == "bruce"
+
+
 def test_create_accepts_form_body(client, auth):
     response = client.post("/api/me/thoughts/", data={"text": "From a form"}, headers=auth("bruce"))
 
