@@ -5,6 +5,8 @@ The service itself never imports this module: it only verifies tokens.
 
 from __future__ import annotations
 
+import fcntl
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,15 +34,32 @@ def generate_key_pair() -> tuple[bytes, bytes]:
 
 
 def ensure_key_pair(directory: Path) -> tuple[Path, Path]:
-    """Create the development key pair in ``directory`` unless it is already there."""
+    """Create the development key pair in ``directory`` unless it is already there.
+
+    Under a lock, so two tasks starting at once cannot leave halves of two
+    different pairs; each file is replaced whole, and the private one is
+    readable by its owner only, even when an older file was there before.
+    """
     private_path, public_path = directory / PRIVATE_KEY_NAME, directory / PUBLIC_KEY_NAME
-    if not (private_path.exists() and public_path.exists()):
-        directory.mkdir(parents=True, exist_ok=True)
-        private_pem, public_pem = generate_key_pair()
-        private_path.touch(mode=0o600)
-        private_path.write_bytes(private_pem)
-        public_path.write_bytes(public_pem)
+    if private_path.exists() and public_path.exists():
+        return private_path, public_path
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (private_path.exists() and public_path.exists()):
+            private_pem, public_pem = generate_key_pair()
+            _replace_file(private_path, private_pem, mode=0o600)
+            _replace_file(public_path, public_pem, mode=0o644)
     return private_path, public_path
+
+
+def _replace_file(path: Path, data: bytes, *, mode: int) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(descriptor, "wb") as file:
+        os.fchmod(file.fileno(), mode)  # the umask may have narrowed it; never widened
+        file.write(data)
+    os.replace(temporary, path)
 
 
 def sign_token(private_pem: bytes, username: str, *, admin: bool = False, ttl_seconds: int = 3600, **claims) -> str:
