@@ -4,6 +4,7 @@ import dataclasses
 
 import pytest
 from sqlalchemy import URL
+from sqlalchemy.exc import InterfaceError
 
 # Nothing listens on port 1 of the loopback: the database is down.
 UNREACHABLE_POSTGRES = URL.create("postgresql+psycopg2", username="u", password="p", host="127.0.0.1", port=1)
@@ -59,3 +60,15 @@ def test_database_down_on_a_route_is_a_503_problem(client_without_database):
 
     assert response.status_code == 503
     assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_dropped_connection_is_a_503_problem(client, monkeypatch):
+    def dropped_connection():
+        raise InterfaceError("SELECT", {}, Exception("connection already closed"))
+
+    monkeypatch.setattr("thoughts_api.thoughts.current_session", dropped_connection)
+
+    response = client.get("/api/thoughts/1/")
+
+    assert response.status_code == 503
+    assert response.json()["detail"] == "Database not ready (InterfaceError)"

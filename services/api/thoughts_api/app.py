@@ -9,7 +9,7 @@ import connexion
 from connexion.exceptions import Unauthorized
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolution, Resolver
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from thoughts_api import problems
 from thoughts_api.auth import TokenVerifier
@@ -26,6 +26,10 @@ class _DropBodyContentTypeNotice(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("this operation accepts multiple content types")
+
+
+# One instance: a logger keeps a filter once, however many apps are built.
+_BODY_CONTENT_TYPE_NOTICE = _DropBodyContentTypeNotice()
 
 
 class RouteResolver(Resolver):
@@ -46,7 +50,7 @@ def create_app(settings: Settings | None = None, *, spec_path: Path | None = Non
     No database work happens here; the first request opens the first connection.
     """
     settings = settings or Settings.from_env()
-    logging.getLogger("connexion.operations.openapi3").addFilter(_DropBodyContentTypeNotice())
+    logging.getLogger("connexion.operations.openapi3").addFilter(_BODY_CONTENT_TYPE_NOTICE)
     spec_path = spec_path or settings.spec_path
 
     app = connexion.FlaskApp(
@@ -63,7 +67,9 @@ def create_app(settings: Settings | None = None, *, spec_path: Path | None = Non
         token_verifier=TokenVerifier(settings.jwt_public_key),
     )
     app.add_error_handler(Unauthorized, problems.unauthorized)
+    # The server is down or unreachable, or dropped the connection under us.
     app.add_error_handler(OperationalError, problems.database_unavailable)
+    app.add_error_handler(InterfaceError, problems.database_unavailable)
     app.add_api(spec_path.name)
 
     Database(settings.database_url).init_app(app.app)
