@@ -49,7 +49,8 @@ def main() -> int:
     secrets = {}
     for path in secret_paths:
         if path.is_file() and path.stat().st_size:
-            secrets[digest(path.open("rb"))] = path
+            with path.open("rb") as file:
+                secrets[digest(file)] = path
     first_lines = [path.read_text(errors="replace").strip().splitlines()[0] for path in secrets.values()]
 
     base_layers = set(json.loads(docker("image", "inspect", "-f", "{{json .RootFS.Layers}}", base)))
