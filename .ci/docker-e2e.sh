@@ -29,11 +29,8 @@ STOP_LOAD_SECONDS=20
 # docker's SIGKILL comes after stop_grace_period; a graceful stop is far quicker.
 MAX_GRACEFUL_STOP_SECONDS=5
 
-# Compose reads these from the shell before .env: a host test run's database
-# settings must not leak into the containers or the published ports.
-unset DATABASE_URL DATABASE_ENGINE SQLITE_PATH POSTGRES_HOST POSTGRES_PORT POSTGRES_DB \
-  POSTGRES_USER POSTGRES_PASSWORD POSTGRES_TEST_DB JWT_PUBLIC_KEY_FILE JWT_PUBLIC_KEY \
-  JWT_PRIVATE_KEY_FILE COMPOSE_PROJECT_NAME COMPOSE_FILE COMPOSE_PROFILES OPENAPI_SPEC
+# The stack as .env and docker-compose.yml define it, whatever this shell set.
+unset JWT_PRIVATE_KEY_FILE COMPOSE_PROJECT_NAME COMPOSE_FILE COMPOSE_PROFILES
 
 dotenv() { # the value .env gives NAME, unless the environment overrides it
   local name=$1 value
