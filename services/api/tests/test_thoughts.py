@@ -189,6 +189,13 @@ def test_paths_answer_without_trailing_slash(client, auth, post_thought, path):
     assert response.status_code == 200
 
 
+def test_path_without_trailing_slash_redirects_to_it(client):
+    response = client.get("/api/thoughts?search=x", follow_redirects=False)
+
+    assert response.status_code == 307
+    assert response.headers["Location"].endswith("/api/thoughts/?search=x")
+
+
 def test_id_beyond_int32_is_a_bad_request(client):
     response = client.get("/api/thoughts/2147483648/")
 
