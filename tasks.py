@@ -199,7 +199,7 @@ def up(c, pull=None, timeout=120, build=True):
     _require_docker(c)
     _ensure_dev_key_pair(c)  # the api container mounts var/keys/jwt-public.pem
     if build:
-        _compose(c, "build")  # first: the seed service reuses the api image
+        _compose(c, "build")  # up alone builds only missing images, not stale ones
     # compose's depends_on conditions order db, seed and api; --wait follows their healthchecks.
     _compose(c, "up", "--detach", "--wait", "--wait-timeout", str(timeout), *_pull_option(pull), "api")
     _print_how_to_use(_compose_setting("API_PORT", "8000"))
@@ -377,7 +377,7 @@ def _image_names() -> list[str]:
 
 
 def _dockerfiles() -> list[Path]:
-    """Our own Dockerfiles: the service's and the job's."""
+    """The project's Dockerfiles, wherever a service or job has one; CI's stand-ins are not ours."""
     found = [*REPO_ROOT.glob("services/**/*Dockerfile*"), *REPO_ROOT.glob("jobs/**/*Dockerfile*")]
     return sorted(path for path in found if path.is_file() and not path.name.endswith(".dockerignore"))
 

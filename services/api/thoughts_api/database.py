@@ -24,7 +24,7 @@ class Base(DeclarativeBase):
 
 
 def utc_now() -> datetime:
-    """Naive UTC, as the original service stored it."""
+    """Naive UTC: the API's timestamps carry no offset, by contract."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -80,7 +80,7 @@ class Database:
         app.teardown_appcontext(_close_session)
 
     def ping(self) -> None:
-        """One round trip that also proves the schema is migrated."""
+        """One round trip that also proves the seed job has created the table."""
         with self.engine.connect() as connection:
             connection.execute(select(ThoughtModel.id).limit(1))
 

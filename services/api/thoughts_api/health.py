@@ -16,7 +16,7 @@ def healthz() -> dict:
 
 
 def readyz() -> Response | ConnexionResponse:
-    """A round trip to the database that also proves the schema is migrated."""
+    """A round trip to the database that also proves the thoughts table is there."""
     try:
         current_database().ping()
     except SQLAlchemyError as error:
