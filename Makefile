@@ -17,6 +17,11 @@ install: $(VENV)/.installed
 $(VENV)/.installed: $(LOCKS)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "make: Python 3.11 or newer is needed (PYTHON=$(PYTHON))" >&2; exit 1; }
+	@# pip builds uWSGI from source: it needs a C compiler and Python's headers.
+	@command -v cc >/dev/null \
+		|| { echo "make: a C compiler (cc) is needed to build uWSGI; on Debian: apt install build-essential" >&2; exit 1; }
+	@$(PYTHON) -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(sysconfig.get_path("include") + "/Python.h"))' \
+		|| { echo "make: Python's headers are needed to build uWSGI; on Debian: apt install python3-dev" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check \
 		-r services/api/requirements-test.txt -r jobs/seed/requirements.txt -r requirements-dev.txt
