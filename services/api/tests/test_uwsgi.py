@@ -11,6 +11,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,32 +72,29 @@ class ServerLog:
         return "".join(self.lines)
 
 
-@pytest.fixture(scope="module")
-def server(server_env):
-    # The same two steps as `invoke seed --local serve`.
-    subprocess.run([sys.executable, "-m", "thoughts_seed", "--wait", "5"], env=server_env, check=True)
+@contextmanager
+def running_uwsgi(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen, ServerLog]]:
+    """uWSGI started as `invoke serve` starts it; killed on exit unless it has stopped."""
     process = subprocess.Popen(
-        [UWSGI, "--ini", UWSGI_INI],
-        env={**server_env, "UWSGI_PROCESSES": str(WORKERS)},
-        stdout=subprocess.PIPE,
-        text=True,
+        [UWSGI, "--ini", UWSGI_INI], env={**env, "UWSGI_PROCESSES": str(WORKERS)}, stdout=subprocess.PIPE, text=True
     )
     log = ServerLog(process.stdout)
-    base_url = f"http://{server_env['LISTEN_ADDRESS']}"
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    # Every worker must have loaded the app: uWSGI 2.0 loses a "q" that
-    # arrives while a lazy-apps worker is still loading (see start_server.sh).
-    while log.count("WSGI app 0 (mountpoint='') ready") < WORKERS or not readyz_answers(base_url):
-        if time.monotonic() > deadline or process.poll() is not None:
+    base_url = f"http://{env['LISTEN_ADDRESS']}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        # Every worker must have loaded the app: uWSGI 2.0 loses a "q" that
+        # arrives while a lazy-apps worker is still loading (see start_server.sh).
+        while log.count("WSGI app 0 (mountpoint='') ready") < WORKERS or not readyz_answers(base_url):
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"uWSGI did not become ready:\n{log.text()}")
+            time.sleep(0.2)
+        yield base_url, process, log
+    finally:
+        if process.poll() is None:
             process.kill()
-            pytest.fail(f"uWSGI did not become ready:\n{log.text(wait_seconds=5)}")
-        time.sleep(0.2)
-    yield base_url, process, log
-    if process.poll() is None:
-        process.kill()
-    process.wait()
-    log.text(wait_seconds=5)  # the reader has seen the end of the output
-    process.stdout.close()
+        process.wait()
+        log.text(wait_seconds=5)  # the reader has seen the end of the output
+        process.stdout.close()
 
 
 def readyz_answers(base_url: str) -> bool:
@@ -105,15 +104,28 @@ def readyz_answers(base_url: str) -> bool:
         return False
 
 
+@pytest.fixture(scope="module")
+def seeded_env(server_env) -> dict[str, str]:
+    # The same two steps as `invoke seed --local serve`.
+    subprocess.run([sys.executable, "-m", "thoughts_seed", "--wait", "5"], env=server_env, check=True)
+    return server_env
+
+
+@pytest.fixture(scope="module")
+def server(seeded_env) -> Iterator[str]:
+    with running_uwsgi(seeded_env) as (base_url, _, _):
+        yield base_url
+
+
 def test_serves_health_and_readiness(server):
-    base_url, _, _ = server
+    base_url = server
 
     assert request(f"{base_url}/healthz") == (200, b'{\n  "status": "ok"\n}\n')
     assert request(f"{base_url}/readyz")[0] == 200
 
 
 def test_serves_the_seeded_thoughts(server):
-    base_url, _, _ = server
+    base_url = server
 
     status, body = request(f"{base_url}/api/thoughts/?search=final")
 
@@ -122,7 +134,7 @@ def test_serves_the_seeded_thoughts(server):
 
 
 def test_posts_with_a_token_through_the_whole_stack(server, server_env):
-    base_url, _, _ = server
+    base_url = server
     token = sign_token(Path(server_env["PRIVATE_KEY_FOR_TESTS"]).read_bytes(), "bruce", padding="x" * 6000)
 
     status, body = request(
@@ -136,23 +148,29 @@ def test_posts_with_a_token_through_the_whole_stack(server, server_env):
 
 
 def test_rejects_a_missing_token_through_the_whole_stack(server):
-    base_url, _, _ = server
+    base_url = server
 
     assert request(f"{base_url}/api/me/thoughts/")[0] == 401
 
 
-def test_master_fifo_q_stops_gracefully(server, server_env):
-    _, process, log = server
-    Path(server_env["MASTER_FIFO"]).write_text("q")
+def test_master_fifo_q_stops_gracefully(seeded_env, tmp_path):
+    env = {**seeded_env, "LISTEN_ADDRESS": f"127.0.0.1:{free_port()}", "MASTER_FIFO": str(tmp_path / "fifo")}
+    with running_uwsgi(env) as (_, process, log):
+        Path(env["MASTER_FIFO"]).write_text("q")
 
-    returncode = process.wait(timeout=30)
+        returncode = process.wait(timeout=30)
 
     assert returncode == 0
-    assert "graceful shutdown triggered" in log.text(wait_seconds=5)
+    assert "graceful shutdown triggered" in log.text()
 
 
 def test_bad_configuration_stops_start_up_with_one_line(server_env, tmp_path):
-    env = {**server_env, "JWT_PUBLIC_KEY_FILE": str(tmp_path / "absent.pem"), "MASTER_FIFO": str(tmp_path / "f")}
+    env = {
+        **server_env,
+        "JWT_PUBLIC_KEY_FILE": str(tmp_path / "absent.pem"),
+        "LISTEN_ADDRESS": f"127.0.0.1:{free_port()}",
+        "MASTER_FIFO": str(tmp_path / "fifo"),
+    }
 
     result = subprocess.run(
         [UWSGI, "--ini", UWSGI_INI], env=env, capture_output=True, text=True, timeout=30, check=False
