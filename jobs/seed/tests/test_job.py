@@ -7,11 +7,13 @@ import sys
 import uuid
 
 import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import URL, create_engine, text
 
-from thoughts_seed.job import DEMO_THOUGHTS, main
+from thoughts_seed.job import DEMO_THOUGHTS, alembic_config, main
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 @pytest.fixture
@@ -102,12 +104,8 @@ def test_concurrent_runs_apply_everything_exactly_once(job_env, blank_database_u
 
 
 def test_migrations_downgrade_and_upgrade_again(job_env, blank_database_url):
-    from alembic import command
-    from alembic.config import Config
-
     assert main(["--migrate-only"]) == 0
-    config = Config()
-    config.set_main_option("script_location", "thoughts_seed:migrations")
+    config = alembic_config()
 
     command.downgrade(config, "base")
     command.upgrade(config, "head")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
@@ -107,12 +106,18 @@ def wait_for_database(engine: Engine, *, timeout_seconds: float, interval_second
             return
 
 
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic's settings for the migrations in this package, run on ``connection`` if given."""
+    config = Config()
+    config.set_main_option("script_location", "thoughts_seed:migrations")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
 def migrate(connection: Connection) -> None:
     """Upgrade the schema to the newest revision, on the locked connection."""
-    config = Config()
-    config.set_main_option("script_location", str(files("thoughts_seed") / "migrations"))
-    config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(alembic_config(connection), "head")
     connection.commit()
     print("seed: schema is at head")
 
