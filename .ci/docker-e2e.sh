@@ -57,6 +57,7 @@ cleanup() {
     docker compose --profile test ps --all
     docker compose --profile test logs --tail 40
   fi
+  if [[ -f "$WORK/code-file.orig" ]]; then cp "$WORK/code-file.orig" services/api/thoughts_api/__init__.py; fi
   docker compose --profile test down --volumes --remove-orphans >/dev/null 2>&1
   ci_registry_stop
   ci_docker_down
@@ -98,6 +99,25 @@ step "invoke build"
 started=$SECONDS
 "$INVOKE" build
 ci_log "build took $((SECONDS - started)) s"
+
+step "build cache: a code-only change rebuilds only the image's last layer"
+layers() { docker image inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' "$API_IMAGE:$IMAGE_TAG" | sed '/^$/d'; }
+code_file=services/api/thoughts_api/__init__.py
+cp "$code_file" "$WORK/code-file.orig"
+layers >"$WORK/layers.before"
+printf '# a code change\n' >>"$code_file"
+started_ns=$(date +%s%N)
+"$INVOKE" build --service api
+rebuild_ms=$((($(date +%s%N) - started_ns) / 1000000))
+cp "$WORK/code-file.orig" "$code_file"
+layers >"$WORK/layers.after"
+changed=$(diff "$WORK/layers.before" "$WORK/layers.after" | grep -c '^>' || true)
+ci_log "$(wc -l <"$WORK/layers.after") layers, $changed changed; the rebuild took $rebuild_ms ms"
+# The same count, and only the last layer (the package) differs.
+[[ $(wc -l <"$WORK/layers.before") == $(wc -l <"$WORK/layers.after") ]]
+[[ "$changed" == 1 ]]
+diff <(head -n -1 "$WORK/layers.before") <(head -n -1 "$WORK/layers.after")
+"$INVOKE" build --service api # back to the committed code, from the cache
 
 step "invoke up: db, then seed, then api, until healthy"
 started=$SECONDS
