@@ -28,6 +28,8 @@ STOP_LOAD_THREADS=8
 STOP_LOAD_SECONDS=20
 # docker's SIGKILL comes after stop_grace_period; a graceful stop is far quicker.
 MAX_GRACEFUL_STOP_SECONDS=5
+# Changed for a moment by the build-cache step, and restored whatever happens.
+CODE_FILE=services/api/thoughts_api/__init__.py
 
 # The stack as .env and docker-compose.yml define it, whatever this shell set.
 unset JWT_PRIVATE_KEY_FILE COMPOSE_PROJECT_NAME COMPOSE_FILE COMPOSE_PROFILES
@@ -57,7 +59,7 @@ cleanup() {
     docker compose --profile test ps --all
     docker compose --profile test logs --tail 40
   fi
-  if [[ -f "$WORK/code-file.orig" ]]; then cp "$WORK/code-file.orig" services/api/thoughts_api/__init__.py; fi
+  if [[ -f "$WORK/code-file.orig" ]]; then cp "$WORK/code-file.orig" "$CODE_FILE"; fi
   docker compose --profile test down --volumes --remove-orphans >/dev/null 2>&1
   ci_registry_stop
   ci_docker_down
@@ -102,14 +104,13 @@ ci_log "build took $((SECONDS - started)) s"
 
 step "build cache: a code-only change rebuilds only the image's last layer"
 layers() { docker image inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' "$API_IMAGE:$IMAGE_TAG" | sed '/^$/d'; }
-code_file=services/api/thoughts_api/__init__.py
-cp "$code_file" "$WORK/code-file.orig"
+cp "$CODE_FILE" "$WORK/code-file.orig"
 layers >"$WORK/layers.before"
-printf '# a code change\n' >>"$code_file"
+printf '# a code change\n' >>"$CODE_FILE"
 started_ns=$(date +%s%N)
 "$INVOKE" build --service api
 rebuild_ms=$((($(date +%s%N) - started_ns) / 1000000))
-cp "$WORK/code-file.orig" "$code_file"
+cp "$WORK/code-file.orig" "$CODE_FILE"
 layers >"$WORK/layers.after"
 changed=$(diff "$WORK/layers.before" "$WORK/layers.after" | grep -c '^>' || true)
 ci_log "$(wc -l <"$WORK/layers.after") layers, $changed changed; the rebuild took $rebuild_ms ms"

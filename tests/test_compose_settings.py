@@ -6,12 +6,11 @@ stack, so no name the compose file interpolates is one the API reads.
 """
 
 import re
-from pathlib import Path
 
 import tasks
 from thoughts_api.config import POSTGRES_VARIABLES
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = tasks.REPO_ROOT  # bound at import: some task tests point tasks.REPO_ROOT elsewhere
 API_SETTINGS = {
     *POSTGRES_VARIABLES,
     "DATABASE_URL",
